@@ -1,0 +1,43 @@
+"""HTML exporter: a standalone page with its stylesheet inline and nothing from other hosts."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..document import RenderedDocument
+from ..resources import static_dir, templates_dir
+
+
+@cache
+def page_environment() -> ImmutableSandboxedEnvironment:
+    """Sandboxed, strict, autoescaping environment for page templates."""
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def stylesheet(name: str) -> str:
+    return (static_dir() / name).read_text(encoding="utf-8")
+
+
+def render_page(document: RenderedDocument, version: str, css: str) -> str:
+    template = page_environment().get_template("page.html.j2")
+    return template.render(doc=document, version=version, css=css)
+
+
+class HtmlExporter:
+    name = "html"
+    suffix = "html"
+    media_type = "text/html; charset=utf-8"
+    api_version = 1
+
+    def export(self, document: RenderedDocument, context) -> bytes:
+        return render_page(document, context.generator_version, stylesheet("page.css")).encode("utf-8")

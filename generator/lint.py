@@ -1,0 +1,55 @@
+"""Warnings for a valid profile: unconfirmed catalog facts, stale facts, Art. 13 gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import catalog
+from .clauses import ART13
+from .document import RenderedDocument
+from .errors import Issue
+
+STALE_AFTER_DAYS = 365
+
+
+def applicable_art13(profile: dict, context: dict) -> set[str]:
+    """The Art. 13 items a declaration for this profile must cover."""
+    items = {"art13-1-a", "art13-1-c", "art13-1-e", "art13-2-a", "art13-2-b", "art13-2-d",
+             "art13-2-e", "art13-2-f"}  # fmt: skip
+    if profile.get("dpo"):
+        items.add("art13-1-b")
+    if "f" in context["legal_bases"]:
+        items.add("art13-1-d")
+    if context["transfers"]:
+        items.add("art13-1-f")
+    if "a" in context["legal_bases"]:
+        items.add("art13-2-c")
+    return items & set(ART13)
+
+
+def coverage_gaps(doc: RenderedDocument, required: set[str]) -> list[str]:
+    return sorted(required - doc.covers)
+
+
+def provider_warnings(file: str, profile: dict, today: dt.date) -> list[Issue]:
+    issues = []
+    used = sorted(profile.get("providers") or {})
+    for pid in used:
+        p = catalog.providers()[pid]
+        where = f"providers.{pid}"
+        for fact in p.facts.values():
+            if not fact.confirmed:
+                note = f" ({fact.note})" if fact.note else ""
+                issues.append(Issue(file, where, f"catalog fact '{fact.name}' is {fact.status}, so the "
+                                    f"documents leave it out{note}; source: {fact.source}", "warning"))  # fmt: skip
+            elif fact.checked and (today - fact.checked).days > STALE_AFTER_DAYS:
+                issues.append(Issue(file, where, f"catalog fact '{fact.name}' was last checked on "
+                                    f"{fact.checked.isoformat()}; check it again", "warning"))  # fmt: skip
+        for point in p.open_points:
+            text = point.get("en") if isinstance(point, dict) else str(point)
+            issues.append(Issue(file, where, f"open point: {text}", "warning"))
+        if p.entities and not (profile["providers"][pid] or {}).get("contracting_entity"):
+            options = ", ".join(e.get("id", "?") for e in p.entities)
+            issues.append(Issue(file, f"{where}.contracting_entity", "not set: name the entity on your "
+                                f"contract or service order (one of {options})", "warning"))  # fmt: skip
+    return issues
