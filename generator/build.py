@@ -55,7 +55,7 @@ def effective_date(profile: dict) -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise InputError(f"SOURCE_DATE_EPOCH: expected seconds since 1970, got {epoch!r}") from None
     return dt.date.today()
@@ -116,7 +116,10 @@ def build_profile(
     result = BuildResult(profile=path, profile_id=profile["id"])
     chosen_langs = [lang for lang in profile["languages"] if langs is None or lang in langs]
     if not chosen_langs:
-        raise InputError(f"{path}: none of the requested languages {list(langs or [])} is in languages {profile['languages']}")
+        raise InputError(
+            f"{path}: none of the requested languages {list(langs or [])} "
+            f"is in the profile's languages {profile['languages']}"
+        )
     context = ExportContext(generator_version=__version__)
     exporters = [get(f) for f in formats]
     rendered: dict[str, bytes] = {}

@@ -20,7 +20,9 @@ def _split(value: str | None, allowed: tuple[str, ...], option: str) -> tuple[st
     items = tuple(x.strip() for x in value.split(",") if x.strip())
     bad = [x for x in items if x not in allowed]
     if bad or not items:
-        raise click.BadParameter(f"expected a comma-separated list of {', '.join(allowed)}", param_hint=option)
+        raise click.BadParameter(
+            f"expected a comma-separated list of {', '.join(allowed)}", param_hint=option
+        )
     return items
 
 
@@ -36,10 +38,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
-              help="Output folder; each profile goes to DIR/<id>/.")
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
-              help="Comma-separated formats.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; each profile goes to DIR/<id>/.",
+)
+@click.option(
+    "--format", "formats", default=",".join(FORMATS), show_default=True, help="Comma-separated formats."
+)
 @click.option("--lang", "langs", default=None, help="Comma-separated languages (default: the profile's).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
 @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
@@ -125,7 +135,9 @@ def providers() -> None:
         elif not transfers.value:
             basis = "EU/EEA only"
         else:
-            basis = "; ".join(f"{t.get('country')}: {'+'.join(t.get('bases') or [])}" for t in transfers.value)
+            basis = "; ".join(
+                f"{t.get('country')}: {'+'.join(t.get('bases') or [])}" for t in transfers.value
+            )
         dates = [f.checked for f in p.facts.values() if f.checked]
         oldest = min(dates).isoformat() if dates else "never"
         open_facts = sum(1 for f in p.facts.values() if not f.confirmed)

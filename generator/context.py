@@ -130,7 +130,9 @@ def build_context(profile: dict, lang: str, effective_date: dt.date, document: s
         "newsletter": p.get("newsletter"),
         "transactional_email": p.get("transactional_email"),
         "sms": p.get("sms"),
-        "providers": {pid: p["providers"].get(pid, {"extra_data": [], "contracting_entity": None}) for pid in used},
+        "providers": {
+            pid: p["providers"].get(pid, {"extra_data": [], "contracting_entity": None}) for pid in used
+        },
         "used_providers": used,
         "uses": uses,
         "catalog": views,

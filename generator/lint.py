@@ -40,8 +40,11 @@ def provider_warnings(file: str, profile: dict, today: dt.date) -> list[Issue]:
         for fact in p.facts.values():
             if not fact.confirmed:
                 note = f" ({fact.note})" if fact.note else ""
-                issues.append(Issue(file, where, f"catalog fact '{fact.name}' is {fact.status}, so the "
-                                    f"documents leave it out{note}; source: {fact.source}", "warning"))  # fmt: skip
+                message = (
+                    f"catalog fact '{fact.name}' is {fact.status}, so the documents leave it out{note}; "
+                    f"source: {fact.source}"
+                )
+                issues.append(Issue(file, where, message, "warning"))
             elif fact.checked and (today - fact.checked).days > STALE_AFTER_DAYS:
                 issues.append(Issue(file, where, f"catalog fact '{fact.name}' was last checked on "
                                     f"{fact.checked.isoformat()}; check it again", "warning"))  # fmt: skip

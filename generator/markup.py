@@ -27,23 +27,55 @@ _LINE_START = re.compile(r"^([-+=>#])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
 
-def escape(value: object) -> str:
-    """Escape a plain value so that Markdown shows it literally, as inline text.
+OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around inserted values during rendering
+_MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.DOTALL)
+# what may stand before a value on its line for the value to start a block: nothing but
+# indentation, list markers and quote markers
+_BLOCK_PREFIX = re.compile(r"(?:[ \t]*(?:[-*+>]|\d{1,9}[.)])[ \t]+)*[ \t]*\Z")
+
+
+def escape_inline(value: object) -> str:
+    """Escape a value for Markdown where it does not start a line.
 
     Line breaks become spaces and outer whitespace is dropped (Markdown would drop or
     misread it at a line start); everything else renders exactly as given.
     """
     text = "".join(" " if unicodedata.category(c) in ("Zl", "Zp", "Cc") else c for c in str(value))
-    text = text.strip()
-    text = _INLINE.sub(r"\\\1", text)
+    text = text.replace(OPEN, "\ufffd").replace(CLOSE, "\ufffd").strip()
+    return _INLINE.sub(r"\\\1", text)
+
+
+def escape_line_start(text: str) -> str:
+    """Escape what an already inline-escaped value would mean at the start of a line."""
     text = _LINE_START.sub(r"\\\1", text)
     return _ORDERED.sub(r"\1\\\2", text)
+
+
+def escape(value: object) -> str:
+    """Escape a value so that Markdown shows it literally wherever it stands."""
+    return escape_line_start(escape_inline(value))
+
+
+def mark(value: object) -> str:
+    """Inline-escape a value and mark it, so resolve_marks can see where it landed."""
+    return f"{OPEN}{escape_inline(value)}{CLOSE}"
+
+
+def resolve_marks(markdown: str) -> str:
+    """Remove the marks, escaping line-start markers only where a value starts a block."""
+
+    def fix(match: re.Match) -> str:
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        before = _MARKED.sub("x", markdown[line_start : match.start()])
+        return escape_line_start(match.group(1)) if _BLOCK_PREFIX.match(before) else match.group(1)
+
+    return _MARKED.sub(fix, markdown)
 
 
 def link(url: str, text: str | None = None) -> MarkdownSafe:
     """A Markdown link whose text and destination are escaped; only http(s) and mailto."""
     url = str(url)
-    label = escape(text if text is not None else url.removeprefix("mailto:"))
+    label = escape_inline(text if text is not None else url.removeprefix("mailto:"))
     if not re.match(r"(?i)(https?://|mailto:)", url):
         return MarkdownSafe(label)
     dest = quote(url, safe="/:?#[]@!$&'*+,;=~%-._")

@@ -11,7 +11,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import catalog, i18n
 from .errors import ClauseError
-from .markup import MarkdownSafe, escape, link, mail
+from .markup import MarkdownSafe, link, mail, mark, resolve_marks
 
 
 def _finalize(value: Any) -> str:
@@ -23,14 +23,14 @@ def _finalize(value: Any) -> str:
         raise ClauseError("a clause printed true/false; use a condition instead")
     if isinstance(value, dt.date):
         raise ClauseError("a clause printed a raw date; use the fmt_date filter")
-    return escape(value)
+    return mark(value)
 
 
 @pass_context
 def _fmt_list(ctx, items, style: str = "standard") -> str:
     items = list(items)
     if any(isinstance(i, MarkdownSafe) for i in items):
-        safe = [i if isinstance(i, MarkdownSafe) else escape(i) for i in items]
+        safe = [i if isinstance(i, MarkdownSafe) else mark(i) for i in items]
         return MarkdownSafe(i18n.fmt_list(safe, ctx["lang"], style))
     return i18n.fmt_list([str(i) for i in items], ctx["lang"], style)
 
@@ -107,6 +107,6 @@ def evaluate(expression: str, context: dict, name: str) -> bool:
 
 def render_body(source: str, context: dict, name: str) -> str:
     try:
-        return compile_body(source, name).render(**context).strip()
+        return resolve_marks(compile_body(source, name).render(**context)).strip()
     except TemplateError as exc:
         raise ClauseError(f"{name}: {exc}") from None

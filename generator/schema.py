@@ -6,7 +6,7 @@ from it, so a key exists in exactly one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 LANGUAGES = ("de", "en")
@@ -116,9 +116,7 @@ PROFILE = Block(
         "transactional_email": Block(
             {
                 "provider": Field("provider", required=True),
-                "purposes": Field(
-                    "multichoice", choices=EMAIL_PURPOSES, default=["order_confirmation"]
-                ),
+                "purposes": Field("multichoice", choices=EMAIL_PURPOSES, default=["order_confirmation"]),
             }
         ),
         "sms": Block(

@@ -23,8 +23,9 @@ MAX_TEXT = 2000
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "a mapping", dt.date: "a date"}.get(type(value), type(value).__name__)  # fmt: skip
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text",
+             list: "a list", dict: "a mapping", dt.date: "a date"}  # fmt: skip
+    return names.get(type(value), type(value).__name__)
 
 
 class _Checker:

@@ -7,8 +7,6 @@ import json
 from ..document import RenderedDocument
 
 
-
-
 def as_dict(document: RenderedDocument, generator_version: str) -> dict:
     return {
         "format": "privgen-document",

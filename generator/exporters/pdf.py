@@ -24,11 +24,8 @@ def _css_string(text: str) -> str:
 
 def pdf_css(document: RenderedDocument) -> str:
     labels = document.labels
-    footer = (
-        "@page { @bottom-right { content: "
-        f'{_css_string(labels["page"] + " ")} counter(page) {_css_string(" " + labels["of"] + " ")} counter(pages); '
-        "} }"
-    )
+    page, of = _css_string(labels["page"] + " "), _css_string(" " + labels["of"] + " ")
+    footer = f"@page {{ @bottom-right {{ content: {page} counter(page) {of} counter(pages); }} }}"
     return stylesheet("page.css") + "\n" + stylesheet("pdf.css") + "\n" + footer
 
 
