@@ -18,7 +18,6 @@ from .outputs import safe_target, write_atomic
 from .profile import parse_yaml, read_text
 from .validate import validate
 
-DOCUMENTS = ("privacy-policy",)
 FORMATS = ("html", "md", "pdf", "json")
 
 
@@ -125,8 +124,10 @@ def build_profile(
     rendered: dict[str, bytes] = {}
     docs: list[RenderedDocument] = []
     for lang in chosen_langs:
-        for document in DOCUMENTS:
+        for document in clauses.documents(lang):
             doc = render_document(loaded, document, lang)
+            if not doc.sections:
+                continue  # nothing in this document applies to the profile
             docs.append(doc)
             for exporter in exporters:
                 rendered[f"{lang}/{document}.{exporter.suffix}"] = exporter.export(doc, context)

@@ -116,6 +116,11 @@ def sections(lang: str) -> dict:
     return data
 
 
+def documents(lang: str) -> list[str]:
+    """The documents of the library (sections.yaml order), e.g. privacy-policy."""
+    return list(sections(lang))
+
+
 def select(document: str, lang: str, context: dict) -> list[Clause]:
     """The clauses of a document whose `when` holds, in section then clause order."""
     order = {s["id"]: i for i, s in enumerate(sections(lang)[document]["sections"])}

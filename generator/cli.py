@@ -123,6 +123,9 @@ def check(paths, strict) -> None:
     sys.exit(worst)
 
 
+# Further commands live in their own modules and register here, one line each.
+
+
 @main.command()
 def providers() -> None:
     """The provider catalog: transfer basis and when the facts were checked."""
