@@ -12,6 +12,7 @@ from . import __version__, catalog
 from .build import FORMATS, build_profile, find_profiles, load_profile, render_document
 from .errors import ClauseError, InputError, PrivgenError, ProfileError
 from .lint import applicable_art13, coverage_gaps, provider_warnings
+from .stale import find_stale
 
 
 def _split(value: str | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...] | None:
@@ -114,6 +115,9 @@ def check(paths, strict) -> None:
             ctx = build_context(loaded.data, lang, doc.effective_date, "privacy-policy")
             for item in coverage_gaps(doc, applicable_art13(loaded.data, ctx)):
                 _error(f"{path}: privacy-policy ({lang}): Art. 13 item {item} is not covered by any clause")
+                worst = max(worst, 1)
+            for line, phrase in find_stale(doc.markdown):
+                _error(f"{path}: privacy-policy ({lang}): outdated statement {line[:80]!r}: {phrase.why}")
                 worst = max(worst, 1)
         for w in warnings:
             _error(str(w))

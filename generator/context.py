@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from . import catalog, i18n
-from .schema import SERVICE_BLOCKS
+from .schema import EEA, SERVICE_BLOCKS
 
 
 def localise(value: Any, lang: str) -> Any:
@@ -30,10 +30,33 @@ def one_line_address(addr: dict | None, lang: str) -> str | None:
     return ", ".join(p for p in parts if p)
 
 
+def _transfers(p: catalog.Provider, settings: dict) -> tuple[list[dict], bool]:
+    """The provider's third-country transfers and whether it keeps data in the EU/EEA only.
+
+    Confirmed catalog facts come first; where the catalog could not confirm them, the site
+    owner's own confirmation from their contract (`providers.<id>.transfer_bases` / `eu_only`)
+    decides. With neither, there is nothing to state (see `transfers_unknown`).
+    """
+    fact = p.facts.get("transfers")
+    if fact is not None and fact.confirmed:
+        return [dict(t) for t in fact.value or []], not fact.value
+    if settings.get("eu_only"):
+        return [], True
+    if settings.get("transfer_bases") and fact is not None:
+        return [{**t, "bases": list(settings["transfer_bases"])} for t in fact.value or []], False
+    return [], False
+
+
+def transfers_known(p: catalog.Provider, settings: dict) -> bool:
+    fact = p.facts.get("transfers")
+    return bool(fact and fact.confirmed) or bool(settings.get("eu_only") or settings.get("transfer_bases"))
+
+
 def provider_view(p: catalog.Provider, settings: dict, lang: str) -> dict:
-    """What a clause may say about a provider: confirmed facts only."""
+    """What a clause may say about a provider: confirmed facts (or the owner's confirmation) only."""
+    raw_transfers, eu_only = _transfers(p, settings)
     transfers = []
-    for t in p.fact("transfers") or []:
+    for t in raw_transfers:
         transfers.append({
             "provider": p.id,
             "recipient": t.get("recipient"),
@@ -46,7 +69,6 @@ def provider_view(p: catalog.Provider, settings: dict, lang: str) -> dict:
     for e in p.entities:
         if e.get("id") == chosen:
             entity = {"name": e.get("name"), "address": one_line_address(e.get("address"), lang)}
-    transfers_fact = p.facts.get("transfers")
     return {
         "id": p.id,
         "name": p.name,
@@ -60,14 +82,9 @@ def provider_view(p: catalog.Provider, settings: dict, lang: str) -> dict:
         "dpa_url": p.fact("dpa_url"),
         "website": p.fact("website"),
         "transfers": transfers,
-        "eu_only": bool(transfers_fact and transfers_fact.confirmed and not transfers),
+        "eu_only": eu_only,
         "entity": entity,
     }
-
-
-def _transfers_confirmed(p: catalog.Provider) -> bool:
-    fact = p.facts.get("transfers")
-    return bool(fact and fact.confirmed)
 
 
 def legal_bases(profile: dict) -> list[str]:
@@ -117,8 +134,14 @@ def build_context(profile: dict, lang: str, effective_date: dt.date, document: s
     providers = catalog.providers()
     views = {pid: provider_view(providers[pid], p["providers"].get(pid, {}), lang) for pid in used}
     transfers = [t for pid in used for t in views[pid]["transfers"]]
-    transfers_unknown = [pid for pid in used if not _transfers_confirmed(providers[pid])]
-    hosting = p.get("hosting") or {"name": None, "address": None, "country": None, "log_retention_days": 14}
+    transfers_unknown = [
+        pid for pid in used if not transfers_known(providers[pid], p["providers"].get(pid, {}))
+    ]
+    hosting = dict(
+        p.get("hosting") or {"name": None, "address": None, "country": None, "log_retention_days": 14}
+    )
+    hosting.setdefault("transfer_bases", None)
+    hosting["outside_eea"] = bool(hosting.get("country") and hosting["country"] not in EEA)
     return {
         "lang": lang,
         "document": document,

@@ -55,4 +55,27 @@ def provider_warnings(file: str, profile: dict, today: dt.date) -> list[Issue]:
             options = ", ".join(e.get("id", "?") for e in p.entities)
             issues.append(Issue(file, f"{where}.contracting_entity", "not set: name the entity on your "
                                 f"contract or service order (one of {options})", "warning"))  # fmt: skip
+        issues += _transfer_warnings(file, where, p, profile["providers"][pid] or {})
     return issues
+
+
+def _transfer_warnings(file: str, where: str, p: catalog.Provider, settings: dict) -> list[Issue]:
+    fact = p.facts.get("transfers")
+    confirmed = fact is not None and fact.confirmed
+    own = settings.get("transfer_bases") or settings.get("eu_only")
+    if confirmed and own:
+        message = "the catalog has confirmed transfer facts; transfer_bases/eu_only are ignored"
+    elif own:
+        message = (
+            "the documents state the transfer situation on your confirmation (transfer_bases/eu_only); "
+            "keep the contract clause that shows it"
+        )
+    elif not confirmed:
+        message = (
+            "third-country transfers are not confirmed, so the declaration says they are being clarified; "
+            f"confirm them from your contract with providers.{p.id}.transfer_bases (e.g. [scc]) "
+            f"or providers.{p.id}.eu_only: true"
+        )
+    else:
+        return []
+    return [Issue(file, where, message, "warning")]

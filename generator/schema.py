@@ -19,6 +19,11 @@ EMAIL_PURPOSES = (
     "account_notification", "invoice", "security_notice",
 )  # fmt: skip
 SMS_PURPOSES = ("order_confirmation", "shipping_notification", "two_factor", "appointment_reminder")
+TRANSFER_BASES = ("dpf", "scc", "bcr")
+EEA = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS",
+    "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+)  # fmt: skip
 EXTRA_DATA = ("orders", "complaints", "subscriptions", "support_tickets", "correspondence")
 
 
@@ -99,6 +104,12 @@ PROFILE = Block(
                 "address": Field("text", help="the hosting company's address, one line"),
                 "country": Field("country"),
                 "log_retention_days": Field("int", default=14, min=1, max=365),
+                "transfer_bases": Field(
+                    "multichoice",
+                    choices=("adequacy", *TRANSFER_BASES),
+                    help="for a hoster outside the EU/EEA: the basis of the transfer (adequacy decision, "
+                    "DPF, standard contractual clauses, binding corporate rules)",
+                ),
             }
         ),
         "contact": Block({"form": Field("bool", default=False)}),
@@ -133,6 +144,17 @@ PROFILE = Block(
                 {
                     "extra_data": Field("multichoice", choices=EXTRA_DATA, default=[]),
                     "contracting_entity": Field("line", max_length=64),
+                    "transfer_bases": Field(
+                        "multichoice",
+                        choices=TRANSFER_BASES,
+                        help="your confirmation, from your contract, of the safeguards for the "
+                        "provider's third-country transfers where the catalog could not confirm them",
+                    ),
+                    "eu_only": Field(
+                        "bool",
+                        help="your confirmation, from your contract, that the provider processes "
+                        "data only in the EU/EEA",
+                    ),
                 }
             )
         ),

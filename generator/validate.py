@@ -225,6 +225,16 @@ def _cross_checks(c: _Checker, p: dict) -> None:
             c.error(f"{block}.provider", f"{pid!r} does not offer {block.replace('_', ' ')} "
                     "according to the catalog")  # fmt: skip
     for pid, settings in (p.get("providers") or {}).items():
+        if settings.get("eu_only") and settings.get("transfer_bases"):
+            c.error(f"providers.{pid}.eu_only", "contradicts transfer_bases: a provider that keeps data "
+                    "in the EU/EEA needs no transfer safeguards; set only one of them")  # fmt: skip
+        fact = catalog.providers()[pid].facts.get("transfers")
+        if settings.get("transfer_bases") and not (fact is not None and fact.value):
+            message = (
+                f"the catalog names no third-country recipient for {pid!r}; "
+                "if your contract keeps the data in the EU/EEA, set eu_only: true instead"
+            )
+            c.error(f"providers.{pid}.transfer_bases", message)
         entity = settings.get("contracting_entity")
         options = [e.get("id") for e in catalog.providers()[pid].entities]
         if entity and entity not in options:

@@ -38,3 +38,26 @@ def test_check_reports_a_coverage_gap(tmp_path: Path, run, monkeypatch):
     result = run("check", PROFILES / "berlin-studio.yaml")
     assert result.exit_code == 1
     assert "Art. 13 item art13-2-d is not covered" in result.output
+
+
+def test_golden_cases_use_every_provider_and_module():
+    from generator.catalog import providers
+    from generator.schema import SERVICE_BLOCKS
+
+    used, modules, tracking = set(), set(), set()
+    for profile in CASES:
+        data = load_profile(profile).data
+        for block in SERVICE_BLOCKS:
+            if data.get(block):
+                used.add(data[block]["provider"])
+                modules.add(block)
+        if data.get("newsletter"):
+            tracking.add(data["newsletter"]["tracking"])
+            modules.add("double_opt_in" if data["newsletter"]["double_opt_in"] else "single_opt_in")
+            if data["newsletter"]["existing_customers"]:
+                modules.add("existing_customers")
+        if data.get("dpo"):
+            modules.add("dpo")
+    assert used == set(providers()), f"no golden case uses {set(providers()) - used}"
+    assert tracking == {"none", "consent"}
+    assert {"double_opt_in", "single_opt_in", "existing_customers", "dpo", *SERVICE_BLOCKS} <= modules

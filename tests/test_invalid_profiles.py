@@ -83,6 +83,16 @@ CASES = [
         VALID.replace("country: DE, region: BE", "country: ZZ"),
         ["controller.address.country", "no supervisory authority"],
     ),
+    (
+        "eu-only-and-bases",
+        VALID + "newsletter: {provider: brevo}\nproviders: {brevo: {eu_only: true, transfer_bases: [scc]}}\n",
+        ["providers.brevo.eu_only", "contradicts transfer_bases"],
+    ),
+    (
+        "bases-without-recipient",
+        VALID + "newsletter: {provider: cleverreach}\nproviders: {cleverreach: {transfer_bases: [scc]}}\n",
+        ["providers.cleverreach.transfer_bases", "names no third-country recipient"],
+    ),
 ]
 
 
