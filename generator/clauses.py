@@ -14,11 +14,20 @@ from .errors import ClauseError
 from .render import evaluate
 from .resources import clauses_dir
 
+# libyaml's parser when installed (10x faster; the same results as yaml.safe_load)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LANGS = ("de", "en")
 KEYS = {"id", "title", "version", "reviewed", "document", "section", "order", "when",
         "legal_refs", "covers", "sources"}  # fmt: skip
 REQUIRED = KEYS - {"when"}
 ART13 = tuple(f"art13-1-{x}" for x in "abcdef") + tuple(f"art13-2-{x}" for x in "abcdef")
+# Items of other articles a clause may provide (compliance kit): access replies (Art. 15),
+# processor contracts (Art. 28(3)) and records of processing (Art. 30(1)).
+ART15 = tuple(f"art15-1-{x}" for x in "abcdefgh") + ("art15-2", "art15-3")
+ART28 = tuple(f"art28-3-{x}" for x in "abcdefgh")
+ART30 = tuple(f"art30-1-{x}" for x in "abcdefg")
+COVERABLE = ART13 + ART15 + ART28 + ART30
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str]:
     if end < 0:
         raise ClauseError(f"{name}: front matter is not closed with '---'")
     try:
-        meta = yaml.safe_load(text[4:end])
+        meta = yaml.load(text[4:end], Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ClauseError(f"{name}: front matter: {exc}") from None
     if not isinstance(meta, dict):
@@ -70,7 +79,7 @@ def _parse(path: Path, lang: str, root: Path) -> Clause:
     for key in ("legal_refs", "covers", "sources"):
         if not isinstance(meta[key], list):
             raise ClauseError(f"{name}: {key}: expected a list")
-    bad = set(meta["covers"]) - set(ART13)
+    bad = set(meta["covers"]) - set(COVERABLE)
     if bad:
         raise ClauseError(f"{name}: covers: unknown items {sorted(bad)}")
     if not isinstance(meta["reviewed"], dt.date) or not isinstance(meta["version"], int):

@@ -84,6 +84,10 @@ def provider_view(p: catalog.Provider, settings: dict, lang: str) -> dict:
         "transfers": transfers,
         "eu_only": eu_only,
         "entity": entity,
+        # what the provider's DPA says on the points of Art. 28(3) GDPR ("form", "28-3-a" ...
+        # "28-3-h", "transfers"), localised; {} when the catalog confirms nothing
+        "dpa_terms": localise(p.fact("dpa_terms") or {}, lang),
+        "open_points": [localise(x, lang) for x in p.open_points],
     }
 
 
@@ -163,4 +167,6 @@ def build_context(profile: dict, lang: str, effective_date: dt.date, document: s
         "transfers": transfers,
         "transfers_unknown": transfers_unknown,
         "authority": authority_view(p, lang),
+        "confirmations": p.get("confirmations")
+        or {"processing_agreements": None, "https": None, "no_advertising": None},
     }

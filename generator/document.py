@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from . import i18n
 from .clauses import Clause, sections
 from .markup import escape, to_html, to_text
+from .processing import Processing, summarise
 from .render import render_body
 
 
@@ -61,6 +62,7 @@ class RenderedDocument:
     sections: tuple[RenderedSection, ...]
     provenance: Provenance
     labels: dict = field(default_factory=dict)
+    processing: Processing | None = None  # what the document describes, as data (processing.py)
 
     @property
     def markdown(self) -> str:
@@ -142,4 +144,5 @@ def assemble(
         sections=tuple(out),
         provenance=provenance,
         labels=dict(i18n.UI[lang]),
+        processing=summarise(context, [c.id for c in chosen], lang),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import catalog
+from . import catalog, expiry, watch
 from .clauses import ART13
 from .document import RenderedDocument
 from .errors import Issue
@@ -31,7 +31,10 @@ def coverage_gaps(doc: RenderedDocument, required: set[str]) -> list[str]:
     return sorted(required - doc.covers)
 
 
-def provider_warnings(file: str, profile: dict, today: dt.date) -> list[Issue]:
+def provider_warnings(
+    file: str, profile: dict, today: dt.date, max_age: expiry.Age | None = None
+) -> list[Issue]:
+    age = max_age or expiry.parse_age(expiry.DEFAULT)
     issues = []
     used = sorted(profile.get("providers") or {})
     for pid in used:
@@ -45,9 +48,10 @@ def provider_warnings(file: str, profile: dict, today: dt.date) -> list[Issue]:
                     f"source: {fact.source}"
                 )
                 issues.append(Issue(file, where, message, "warning"))
-            elif fact.checked and (today - fact.checked).days > STALE_AFTER_DAYS:
-                issues.append(Issue(file, where, f"catalog fact '{fact.name}' was last checked on "
-                                    f"{fact.checked.isoformat()}; check it again", "warning"))  # fmt: skip
+            elif fact.checked and age.expired(fact.checked, today):
+                old = expiry.ExpiredFact(f"providers/{pid}", fact.name, fact.checked, fact.source)
+                message = expiry.advice([old], age).removeprefix(f"{old.entry}: ")
+                issues.append(Issue(file, where, message, "warning"))
         for point in p.open_points:
             text = point.get("en") if isinstance(point, dict) else str(point)
             issues.append(Issue(file, where, f"open point: {text}", "warning"))
@@ -79,3 +83,48 @@ def _transfer_warnings(file: str, where: str, p: catalog.Provider, settings: dic
     else:
         return []
     return [Issue(file, where, message, "warning")]
+
+
+def confirmation_warnings(file: str, profile: dict) -> list[Issue]:
+    """What the documents state as fact but the site owner has not confirmed (`confirmations`).
+
+    Which confirmations apply comes from the questionnaire's conditions, so `privgen init`
+    asks exactly for those that `privgen check` expects."""
+    from .questionnaire import applies, load, localise
+
+    given = profile.get("confirmations") or {}
+    issues = []
+    for q in load().questions():
+        if not q.id.startswith("confirmations.") or not applies(q, profile):
+            continue
+        value = given.get(q.id.split(".", 1)[1])
+        states = localise(q.states, "en") or "this"
+        if value is True:
+            continue
+        if value is False:
+            message = f"answered false, but the documents state {states}: make it true before publishing"
+        else:
+            message = f"not confirmed: the documents state {states}; set {q.id}: true once this is so"
+        issues.append(Issue(file, q.id, message, "warning"))
+    return issues
+
+
+def review_warnings(
+    file: str, profile: dict, today: dt.date, max_age: expiry.Age | None = None
+) -> list[Issue]:
+    """Legal situations under review that concern the profile (clauses/watch.yaml), and the
+    supervisory authorities' data when it was checked longer ago than the maximum age."""
+    from .context import build_context
+
+    age = max_age or expiry.parse_age(expiry.DEFAULT)
+    context = build_context(profile, profile["languages"][0], today, "privacy-policy")
+    names = watch.context_names(context)
+    issues = []
+    for item in watch.load():
+        if watch.concerns(item, names) is True:
+            stale = age.expired(item.checked, today)
+            text = watch.message(item, "en", watch.matching_transfers(item, context), stale)
+            issues.append(Issue(file, "", text, "warning"))
+    for facts in expiry.grouped(expiry.expired_facts(["authorities"], today, age)):
+        issues.append(Issue(file, "controller.address", expiry.advice(facts, age), "warning"))
+    return issues

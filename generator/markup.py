@@ -78,13 +78,16 @@ def link(url: str, text: str | None = None) -> MarkdownSafe:
     label = escape_inline(text if text is not None else url.removeprefix("mailto:"))
     if not re.match(r"(?i)(https?://|mailto:)", url):
         return MarkdownSafe(label)
-    dest = quote(url, safe="/:?#[]@!$&'*+,;=~%-._")
+    # ' is encoded too: the destination stays safe in an attribute quoted either way
+    dest = quote(url, safe="/:?#[]@!$&*+,;=~%-._")
     dest = dest.replace("(", "%28").replace(")", "%29")
     return MarkdownSafe(f"[{label}](<{dest}>)")
 
 
 def mail(address: str) -> MarkdownSafe:
-    return link(f"mailto:{address}", address)
+    """A mailto link. Characters with meaning in a mailto URI (?, #, %, &) are encoded, so
+    an address like a?cc=x@y.de cannot add recipients or a prefilled body."""
+    return link("mailto:" + quote(str(address), safe="@!$*+,;=-._~"), address)
 
 
 @cache

@@ -158,6 +158,22 @@ PROFILE = Block(
                 }
             )
         ),
+        "confirmations": Block(
+            {
+                "processing_agreements": Field(
+                    "bool",
+                    help="a data processing agreement (Art. 28 GDPR) is in place with the hosting "
+                    "company and every e-mail/SMS provider",
+                ),
+                "https": Field("bool", help="the whole website is served over HTTPS (TLS)"),
+                "no_advertising": Field(
+                    "bool",
+                    help="transactional e-mails, SMS and opt-in confirmation e-mails contain no advertising",
+                ),
+            },
+            help="what the documents state as facts, confirmed by the site owner; "
+            "`privgen check` warns while one is not confirmed",
+        ),
     },
     required=True,
 )
@@ -177,3 +193,16 @@ def walk(block: Block = PROFILE, prefix: str = "") -> list[tuple[str, Field]]:
         else:
             out.append((path, spec))
     return out
+
+
+def lookup(path: str, block: Block = PROFILE) -> Field | Block | MapOf | None:
+    """The spec at a dotted path (`providers.<id>.x` or `providers.mailjet.x`), or None."""
+    spec: Field | Block | MapOf = block
+    for part in path.split("."):
+        if isinstance(spec, MapOf):
+            spec = spec.value
+            continue
+        if not isinstance(spec, Block) or part not in spec.fields:
+            return None
+        spec = spec.fields[part]
+    return spec

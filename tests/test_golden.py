@@ -12,7 +12,7 @@ import pytest
 from conftest import GOLDEN, PROFILES, TEST_PROFILES
 
 CASES = sorted(PROFILES.glob("*.yaml")) + sorted(TEST_PROFILES.glob("*.yaml"))
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "csv")  # csv: only documents with a table (records of processing)
 
 
 @pytest.mark.parametrize("profile", CASES, ids=lambda p: p.stem)
