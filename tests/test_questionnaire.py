@@ -380,6 +380,7 @@ def _check(run, tmp_path, profile: dict):
 
 def test_check_warns_about_unconfirmed_statements(run, tmp_path):
     profile = yaml.safe_load((PROFILES / "versandhaus-nord.yaml").read_text(encoding="utf-8"))
+    profile.pop("confirmations", None)
     result = _check(run, tmp_path, profile)
     assert result.exit_code == 0
     for key in ("processing_agreements", "https", "no_advertising"):
