@@ -12,12 +12,11 @@ import subprocess
 import sys
 import zipfile
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 import yaml
 from conftest import PROFILES, ROOT
-from web_case import NAME, PROFILE, STEPS, WRONG
+from web_case import NAME, PROFILE, STEPS, WRONG, Page, form_data
 
 from generator.profile import MAX_BYTES, load_raw, parse_yaml
 from generator.questionnaire import load, profile_to_answers
@@ -29,45 +28,6 @@ from generator.web import forms  # noqa: E402
 from generator.web.app import CSP, MAX_CONTENT_LENGTH, create_app  # noqa: E402
 from generator.web.store import SessionStore  # noqa: E402
 from generator.web.texts import UI  # noqa: E402
-
-# -- a small HTML reader -------------------------------------------------------------------
-
-
-class Page(HTMLParser):
-    """Elements with their attributes, and the page's text."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self._select = None
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if tag == "select":
-            self._select = a.get("name")
-        elif tag == "option":
-            a["select"] = self._select
-        self.elements.append((tag, a))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def find(self, tag: str, **attrs) -> list[dict]:
-        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
-
-    def value(self, name: str) -> str:
-        return self.find("input", name=name)[0].get("value", "")
-
-    @property
-    def ids(self) -> list[str]:
-        return [a["id"] for _, a in self.elements if a.get("id")]
-
-    @property
-    def words(self) -> str:
-        return " ".join(" ".join(self.text).split())
 
 
 def page_of(response) -> Page:
@@ -94,22 +54,7 @@ def csrf(client) -> str:
 def send(client, sid: str, values: dict, op: str = "next", expect: int | None = None):
     """Open a section page and send it with these values (like a person would)."""
     page = page_of(client.get(f"/s/{sid}"))
-    data: dict = {"csrf_token": page.value("csrf_token"), "shown": page.value("shown"), "op": op}
-    for name in page.value("shown").split():  # what a browser sends for untouched fields
-        for tag, a in page.elements:
-            key = a.get("name", "")  # the question's path, or path.de / path.en for a text per language
-            if key != name and not key.startswith(f"{name}."):
-                continue
-            if tag == "input" and a.get("type") in ("radio", "checkbox"):
-                if "checked" in a:
-                    data.setdefault(key, []).append(a["value"])
-            elif tag == "input":
-                data[key] = a.get("value", "")
-        if name not in data and page.find("select", name=name):
-            chosen = [a["value"] for a in page.find("option", select=name) if "selected" in a]
-            data[name] = chosen[0] if chosen else ""
-    data.update(values)
-    response = client.post(f"/s/{sid}", data=data)
+    response = client.post(f"/s/{sid}", data=form_data(page, values, op))
     if expect is not None:
         assert response.status_code == expect, page_of(response).words[:2000]
     return response
@@ -612,7 +557,7 @@ def test_other_commands_do_not_import_flask():
 
 
 class _FakeServer:
-    def __init__(self, host, port, app, threaded, fd):
+    def __init__(self, host, port, app, threaded, request_handler, fd):
         self.host, self.port, self.app = host, port, app
 
     def serve_forever(self):
@@ -683,6 +628,7 @@ def test_serve_is_a_real_server(tmp_path):
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server
             assert response.status == 200
             assert response.headers["Content-Security-Policy"] == CSP
+            assert response.headers["Server"] == "privgen", "no software versions are given away"
             assert "privgen" in response.read().decode("utf-8")
     finally:
         process.terminate()
@@ -738,3 +684,15 @@ def test_a_no_to_a_confirmation_is_saved_with_a_reminder(client):
     assert "Vor dem Veröffentlichen erledigen" in review.words
     assert "Stellen Sie die Website auf https:// um" in review.words
     assert client.get("/download/profile.yaml").status_code == 200, "a no does not block the documents"
+
+
+def test_problems_of_questions_no_longer_asked_are_dropped(client):
+    send(client, "newsletter", {"newsletter": "yes"})
+    typed = {"newsletter.provider": "brevo", "newsletter.proof_retention_years": "x"}
+    send(client, "newsletter", typed, op="back")
+    assert "ganze Zahl" in page_of(client.get("/review")).words
+    send(client, "newsletter", {"newsletter": "no"}, expect=303)  # its questions are not asked now
+    assert "ganze Zahl" not in page_of(client.get("/review")).words
+    send(client, "newsletter", {"newsletter": "yes", "newsletter.proof_retention_years": "x"}, expect=200)
+    response = send(client, "newsletter", {"newsletter": "no", "newsletter.proof_retention_years": "x"})
+    assert response.status_code == 303, "a wrong answer to a question no longer asked does not hold one up"

@@ -183,6 +183,9 @@ def test_newsletter_and_sms_in_german_with_javascript_off(browser, server, tmp_p
         page.get_by_role("link", name="Englisch", exact=True).click()  # the document's language
         assert page.locator(".privgen-document").get_attribute("lang") == "en"
         shoot(page, "de-nojs", "preview-sms-en")
+        page.goto(server + "/")  # back at the start, the answers are still there
+        assert page.get_by_role("link", name="Antworten prüfen").is_visible()
+        shoot(page, "de-nojs", "start-with-answers")
         assert not recorder.elsewhere(), recorder.elsewhere()
     finally:
         context.close()

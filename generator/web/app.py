@@ -181,14 +181,20 @@ def create_app(
     def active() -> list:
         return forms.active_sections(current().answers)
 
+    def live_errors() -> dict[str, str]:
+        """The stored problems of questions that still apply (a "no" to the newsletter drops
+        the problems of its questions, which are no longer asked)."""
+        session = current()
+        asked = {path for s in active() for _, path, _ in forms.applicable(s, session.answers)}
+        return {p: m for p, m in session.errors.items() if p in asked}
+
     def steps(section_id: str | None) -> dict:
         """The progress indicator: every section that applies, then the review."""
         session = current()
         items = []
+        pending = live_errors()
         for section in active():
-            done = section.id in session.visited and not any(
-                forms.resolve(section, p) for p in session.errors
-            )
+            done = section.id in session.visited and not any(forms.resolve(section, p) for p in pending)
             items.append(
                 {
                     "id": section.id,
@@ -230,7 +236,7 @@ def create_app(
         session = current()
         lang = session.lang
         out, seen = [], set()
-        for path, message in session.errors.items():
+        for path, message in live_errors().items():
             found = forms.issue_target(path)
             if found:
                 out.append(problem(found, message, lang))
@@ -295,7 +301,7 @@ def create_app(
             title_error=bool(errors),
             appeared=bool(appeared),
             focus=(errors and "summary") or (appeared and forms.html_id(appeared[0])) or None,
-            shown=" ".join(e[1] for e in entries),
+            shown=" ".join(f.path for f in fields),
             progress=steps(section.id),
             last=neighbour(section.id, 1) == url_for("review"),
             form_id="qform",

@@ -87,7 +87,7 @@ def serve(host: str, port: int, open_browser: bool) -> None:
     profile. Answers stay in memory; nothing is written to disk or sent anywhere.
     """
     try:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
         from .app import create_app
     except ImportError as exc:  # Flask is a dependency; a broken installation lacks it
@@ -109,8 +109,20 @@ def serve(host: str, port: int, open_browser: bool) -> None:
             err=True,
         )
         sys.exit(1)
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:  # no software versions in the Server header
+            return "privgen"
+
     with sock:
-        server = make_server(host.strip("[]"), sock.getsockname()[1], app, threaded=True, fd=sock.fileno())
+        server = make_server(
+            host.strip("[]"),
+            sock.getsockname()[1],
+            app,
+            threaded=True,
+            request_handler=Handler,
+            fd=sock.fileno(),
+        )
     app.config["PRIVGEN_PORT"] = server.port
     url = url_of(host, server.port)
     hours = IDLE_SECONDS // 3600

@@ -295,7 +295,10 @@ def field_view(
 def field_views(
     entries: list[Entry], lang: str, answers: dict, drafts: dict, errors: dict, appeared: list[str]
 ) -> list[FieldView]:
-    """The fields of a page; per-provider questions under a heading with the provider's name."""
+    """The fields of a page; per-provider questions grouped under a heading with the
+    provider's name (providers in the order newsletter, transactional e-mail, SMS)."""
+    order = {pid: i for i, pid in enumerate(used_providers(answers_to_profile(answers)))}
+    entries = sorted(entries, key=lambda e: order.get(e[2], -1) if e[2] else -1)  # stable
     views, last = [], None
     for entry in entries:
         view = field_view(entry, lang, answers, drafts, errors, entry[1] in appeared)
@@ -382,6 +385,10 @@ def submit(
                 errors[path] = " ".join(sentence(m) for m in problems)
         if path in errors and path not in drafts:
             drafts[path] = _raw(getlist, q, path)
+    asked = {path for _, path, _ in now}
+    for path in [p for p in errors if p not in asked]:  # no longer asked (a "no" above it)
+        errors.pop(path)
+        drafts.pop(path, None)
     appeared = [path for _, path, _ in now if path not in entries]
     saved = [p for p in entries if p not in errors]
     return Outcome(new, drafts, errors, appeared, saved)
