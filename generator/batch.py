@@ -36,6 +36,9 @@ __all__ = ["Options", "Outcome", "Summary", "default_jobs", "run"]
 
 BUILT = "built"
 INTERRUPTED = "interrupted"
+# WeasyPrint's memory grows by about half a MiB per PDF in a long-lived process. A worker that
+# has reached this peak is replaced (the pool is renewed once its work in flight is done).
+RECYCLE_RSS_KIB = 400 * 1024
 
 
 @dataclass
@@ -221,9 +224,10 @@ class _Pool:
         )
         in_flight: dict[Future, Job] = {}
         processes: dict[int, object] = {}
+        renew = False
         try:
-            while queue or in_flight:
-                while queue and len(in_flight) < 2 * workers:
+            while (queue and not renew) or in_flight:
+                while queue and not renew and len(in_flight) < 2 * workers:
                     job = queue.popleft()
                     in_flight[pool.submit(_work, job.path, self.options)] = job
                 processes.update(getattr(pool, "_processes", None) or {})
@@ -239,7 +243,8 @@ class _Pool:
                         self.cause = _death(list(processes.values()))
                         return [job, *in_flight.values()]
                     self.done(outcome)
-            return []
+                    renew = renew or (outcome.peak_rss_kib or 0) > RECYCLE_RSS_KIB
+            return []  # the queue is done, or the pool is to be renewed: run() goes on
         except BaseException:  # Ctrl-C, SIGTERM: stop the workers now
             _terminate(pool)
             raise

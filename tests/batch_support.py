@@ -28,7 +28,7 @@ def client(
         f"effective_date: 2026-11-29\n"
         f"controller:\n"
         f"  name: {name.title()} GmbH\n"
-        f"  address: {{street: Hauptstraße 1, postal_code: \"10115\", city: Berlin,\n"
+        f'  address: {{street: Hauptstraße 1, postal_code: "10115", city: Berlin,\n'
         f"            country: DE, region: BE}}\n"
         f"  email: datenschutz@{name}.example\n"
     )
@@ -49,9 +49,7 @@ def write_clients(folder: Path, names: list[str], **kwargs) -> list[Path]:
 
 def snapshot(out: Path) -> dict[str, int]:
     """relative path -> inode of every file: write_atomic replaces a file, so a rewrite shows."""
-    return {
-        p.relative_to(out).as_posix(): p.stat().st_ino for p in sorted(out.rglob("*")) if p.is_file()
-    }
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:

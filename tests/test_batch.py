@@ -453,3 +453,18 @@ def test_without_a_fixed_date_a_document_keeps_the_date_it_last_changed(tmp_path
     run("build", folder, "-o", out, *MD)
     text = (out / "dated" / "de" / "privacy-policy.md").read_text(encoding="utf-8")
     assert "1. Januar 2020" not in text and "Dated AG" in text, "a changed one gets today's date"
+
+
+def test_workers_are_renewed_when_their_memory_grows(tmp_path: Path, monkeypatch):
+    from generator import batch
+
+    monkeypatch.setattr(batch, "RECYCLE_RSS_KIB", 1)  # every worker is "too big" after one profile
+    folder = tmp_path / "clients"
+    write_clients(folder, [f"r{i}" for i in range(8)])
+    options = batch.Options(out_dir=tmp_path / "out", formats=("md",), documents=("privacy-policy",), jobs=2)
+    summary = batch.run([folder], options)
+    assert summary.exit_code == 0
+    assert summary.count("built") == 8
+    workers = {o.worker for o in summary.outcomes}
+    assert len(workers) > 2, "the pool was never renewed"
+    assert os.getpid() not in workers
